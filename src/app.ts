@@ -1,0 +1,37 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { GatewayError } from './domain/errors.ts'
+import type { GatewayDeps } from './http/gateway-deps.ts'
+import { inflightLimit } from './http/middleware/inflight-limit.ts'
+import { requestId } from './http/middleware/request-id.ts'
+import { problemResponse, toGatewayError } from './http/problem.ts'
+import { registerBenchRoutes } from './http/routes/bench.ts'
+import { registerMessageRoutes } from './http/routes/messages.ts'
+import { registerOAuthRoutes } from './http/routes/oauth.ts'
+import { registerOperationsRoutes } from './http/routes/operations.ts'
+import { registerOutboxRoutes } from './http/routes/outbox.ts'
+
+/** Route groups, in mounting order. A new resource is one file in http/routes and one line here. */
+const routeGroups = [registerOperationsRoutes, registerOAuthRoutes, registerMessageRoutes, registerOutboxRoutes]
+
+/** Builds the HTTP app from its dependencies; reads no environment (STYLE: only server.ts does). */
+export function createApp(deps: GatewayDeps): OpenAPIHono {
+  const app = new OpenAPIHono()
+  app.use('*', requestId())
+  const limit = inflightLimit({ max: deps.config.MAX_INFLIGHT })
+  app.use('/v1/*', limit)
+  app.use('/ajo/*', limit)
+  app.use('/nl/*', limit)
+  if (deps.config.BENCH) app.use('/__bench/*', limit)
+
+  for (const register of routeGroups) register(app, deps)
+  if (deps.config.BENCH) registerBenchRoutes(app)
+
+  app.notFound((c) => problemResponse(c, new GatewayError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)))
+  app.onError((error, c) => {
+    const gatewayError = toGatewayError(error)
+    if (gatewayError.code === 'INTERNAL')
+      deps.logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error')
+    return problemResponse(c, gatewayError)
+  })
+  return app
+}

@@ -1,0 +1,56 @@
+import type { Clock } from '../domain/clock.ts'
+import type { MessageRecord, MessageStatus } from '../domain/message.ts'
+import type { Logger } from '../observability/logger.ts'
+import type { Metrics } from '../observability/metrics.ts'
+import type { MessageChange, Store } from '../store/types.ts'
+
+/** Told of every status change of a message, in order (status callbacks subscribe here). */
+export type StatusListener = (message: MessageRecord, previous: MessageStatus) => void
+
+/**
+ * Every status change goes through here: the record (compare-and-set), the traffic stats, the metrics,
+ * one log line per outcome and the status listeners.
+ */
+export function createStatusRecorder({
+  store,
+  clock,
+  metrics,
+  logger,
+  listeners = [],
+}: {
+  store: Store
+  clock: Clock
+  metrics: Metrics
+  logger: Logger
+  listeners?: StatusListener[]
+}) {
+  const at = () => new Date(clock.now()).toISOString()
+
+  /** A message reached `status` at intake (accepted, suppressed, capped): count it and tell listeners. */
+  function recorded(message: MessageRecord, previous: MessageStatus | null = null): void {
+    metrics.messages.inc({ channel: message.channel, status: message.status })
+    void store.stats.bump(message.sandbox, message.status, clock.now()).catch(() => {})
+    if (previous !== null || message.status !== 'queued')
+      logger.info(
+        { id: message.id, channel: message.channel, status: message.status, code: message.error?.code },
+        'message status',
+      )
+    for (const listener of listeners) listener(message, previous ?? 'queued')
+  }
+
+  async function change(
+    message: MessageRecord,
+    status: MessageStatus | null,
+    change: Omit<MessageChange, 'set'> & { set?: MessageChange['set'] } = {},
+  ): Promise<MessageRecord | null> {
+    const set = { ...(change.set ?? {}), ...(status ? { status } : {}) }
+    const result = await store.messages.update(message.sandbox, message.id, { ...change, set })
+    if (!result.ok) return null
+    if (status && status !== message.status) recorded(result.message, message.status)
+    return result.message
+  }
+
+  return { change, recorded, at, listeners }
+}
+
+export type StatusRecorder = ReturnType<typeof createStatusRecorder>

@@ -1,0 +1,175 @@
+import { serve } from '@hono/node-server'
+import { httpActionAdapter } from '../adapters/action/http/http-action-adapter.ts'
+import { sandboxAdapter } from '../adapters/sandbox/sandbox-adapter.ts'
+import type { ChannelAdapter } from '../adapters/types.ts'
+import { createApp } from './app.ts'
+import { createKeyring } from './auth/credentials.ts'
+import { defaultActionLimits } from './capping/action-limits.ts'
+import { type Config, ConfigError, loadConfig } from './config/load-config.ts'
+import { type Clock, systemClock } from './domain/clock.ts'
+import type { Channel, PushTarget, Recipient } from './domain/message.ts'
+import type { GatewayDeps } from './http/gateway-deps.ts'
+import { createLogger, type Logger } from './observability/logger.ts'
+import { createMetrics } from './observability/metrics.ts'
+import { type AdapterKey, createAdapterRegistry } from './pipeline/adapter-registry.ts'
+import { createDispatcher } from './pipeline/dispatch.ts'
+import { createIntake } from './pipeline/intake.ts'
+import { createStatusRecorder } from './pipeline/status-recorder.ts'
+import { memoryStore } from './store/memory/memory-store.ts'
+import type { Store } from './store/types.ts'
+import { createFeedback } from './suppression/feedback.ts'
+import { loadTemplates } from './templating/template-registry.ts'
+
+export interface GatewayOverrides {
+  clock?: Clock
+  logger?: Logger
+  store?: Store
+  adapters?: Partial<Record<AdapterKey, ChannelAdapter>>
+}
+
+/** Chooses the concrete store for the configuration (the only place besides adapters that does). */
+async function createStore(config: Config, clock: Clock): Promise<Store> {
+  if (config.STORE === 'memory') return memoryStore({ clock, retentionMs: config.MESSAGE_RETENTION })
+  const { redisStore } = await import('./store/redis/redis-store.ts')
+  return redisStore({ config, clock })
+}
+
+/** Which channels deliver through the sandbox adapter for a caller (SPEC section 9). */
+function sandboxMode(config: Config) {
+  return (channel: Channel, to: Recipient, principal: { isTestKey: boolean }): boolean => {
+    if (channel === 'action') return false
+    if (principal.isTestKey) return true
+    switch (channel) {
+      case 'email':
+        return config.EMAIL_TRANSPORT === 'sandbox'
+      case 'sms':
+      case 'mms':
+        return config.SMS_PROVIDER === 'sandbox'
+      case 'push':
+        return (to as PushTarget).platform === 'apns' ? config.PUSH_APNS === 'sandbox' : config.PUSH_FCM === 'sandbox'
+      case 'campaign':
+        return !config.CAMPAIGN_URL
+    }
+  }
+}
+
+/** Wires a whole gateway from configuration: store, adapters, pipeline, app. Tests call it too. */
+export async function buildGateway(config: Config, overrides: GatewayOverrides = {}) {
+  const clock = overrides.clock ?? systemClock()
+  const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL })
+  const store = overrides.store ?? (await createStore(config, clock))
+  const metrics = createMetrics({ defaults: !overrides.logger })
+  const templates = await loadTemplates({ dir: config.TEMPLATES_DIR })
+  const keyring = createKeyring({
+    apiKeys: config.API_KEYS,
+    oauthClients: config.OAUTH_CLIENTS,
+    secret: config.AUTH_SECRET,
+  })
+  const actionLimits = defaultActionLimits({
+    defaultCap: config.DEFAULT_CAP,
+    slowCap: config.SLOW_CAP,
+    slowEndpointMs: config.SLOW_ENDPOINT_MS,
+  })
+  const adapters = createAdapterRegistry({
+    sandbox: sandboxAdapter({ outbox: store.outbox, smsSender: config.smsSender }),
+    adapters: {
+      action: httpActionAdapter({ allowPrivate: config.ACTIONS_ALLOW_PRIVATE }),
+      ...overrides.adapters,
+    },
+  })
+  const status = createStatusRecorder({ store, clock, metrics, logger })
+  const feedback = createFeedback({ store, clock, softBounceThreshold: config.SOFT_BOUNCE_THRESHOLD })
+  const dispatcher = createDispatcher({
+    store,
+    adapters,
+    clock,
+    status,
+    feedback,
+    actionLimits,
+    metrics,
+    logger,
+    retryBaseMs: config.RETRY_BASE_MS,
+    transactionalRate: config.TRANSACTIONAL_RATE,
+  })
+  const intake = createIntake({ store, templates, config, clock, actionLimits, isSandboxed: sandboxMode(config) })
+  const deps: GatewayDeps = {
+    config,
+    clock,
+    store,
+    keyring,
+    templates,
+    intake,
+    dispatcher,
+    status,
+    metrics,
+    logger,
+    lifecycle: { shuttingDown: false, syncWaiters: 0 },
+  }
+  const app = createApp(deps)
+  return {
+    app,
+    deps,
+    start() {
+      if (config.ROLE !== 'api') dispatcher.start()
+    },
+    /** Graceful stop: no new work, waiting `Prefer: wait` calls answered 202, in-flight work finished. */
+    async stop() {
+      deps.lifecycle.shuttingDown = true
+      await dispatcher.stop()
+      await Promise.allSettled(adapters.all().map((a) => a.close?.()))
+      await store.close()
+    },
+  }
+}
+
+export type Gateway = Awaited<ReturnType<typeof buildGateway>>
+
+async function main(): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message)
+      process.exit(1)
+    }
+    throw e
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL })
+  let gateway: Gateway
+  try {
+    gateway = await buildGateway(config, { logger })
+  } catch (e) {
+    console.error(`sendgate could not start: ${(e as Error).message}`)
+    process.exit(1)
+  }
+  if (config.authSecretIsDefault)
+    logger.warn('AUTH_SECRET is not set: using the development secret (refused when NODE_ENV=production)')
+  gateway.start()
+  const server = serve({ fetch: gateway.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    const devKey = config.API_KEYS.find((k) => k.token === 'dev-key')
+    logger.info(
+      { url: `http://${config.HOST}:${info.port}`, store: config.STORE, role: config.ROLE },
+      'sendgate listening',
+    )
+    console.warn(
+      `sendgate listening on http://${config.HOST}:${info.port} (store: ${config.STORE}, role: ${config.ROLE})${devKey ? `\ndevelopment API key: ${devKey.token} (sandbox ${devKey.sandbox})` : ''}`,
+    )
+  })
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    const hardStop = setTimeout(() => process.exit(1), 10_000)
+    hardStop.unref()
+    server.close()
+    await gateway.stop()
+    clearTimeout(hardStop)
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main()
