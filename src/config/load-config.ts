@@ -1,4 +1,4 @@
-import { type Credential, configSchema, type RawConfig } from './config-schema.ts'
+import { type Credential, configSchema, crossFieldProblems, type RawConfig } from './config-schema.ts'
 
 const DEV_AUTH_SECRET = 'sendgate-development-secret-do-not-use'
 
@@ -33,9 +33,11 @@ function domainOf(address: string): string | undefined {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
   const parsed = configSchema.safeParse(cleaned)
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`))
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`)),
+    ...crossFieldProblems(cleaned),
+  ]
+  if (!parsed.success || problems.length) throw new ConfigError(problems)
   const c = parsed.data
   const port = c.PORT
   const fromDomains = (c.EMAIL_FROM_DOMAINS ?? domainOf(c.EMAIL_FROM) ?? '')
