@@ -21,6 +21,8 @@ export type SendResult =
       providerMessageId?: string
       /** True when the provider already confirmed delivery (sandbox adapters). */
       delivered?: boolean
+      /** A delivery receipt follows (Twilio status callbacks): soft-bounce counting waits for it. */
+      awaitsReceipt?: boolean
       /** Asynchronous side effect the sandbox simulates after delivery (complaint). */
       suppress?: SuppressHint
       detail?: string

@@ -9,9 +9,18 @@ import { registerMessageRoutes } from './http/routes/messages.ts'
 import { registerOAuthRoutes } from './http/routes/oauth.ts'
 import { registerOperationsRoutes } from './http/routes/operations.ts'
 import { registerOutboxRoutes } from './http/routes/outbox.ts'
+import { registerSmsOptOutRoutes } from './http/routes/sms-opt-outs.ts'
+import { registerTwilioWebhookRoutes } from './http/routes/twilio-webhooks.ts'
 
 /** Route groups, in mounting order. A new resource is one file in http/routes and one line here. */
-const routeGroups = [registerOperationsRoutes, registerOAuthRoutes, registerMessageRoutes, registerOutboxRoutes]
+const routeGroups = [
+  registerOperationsRoutes,
+  registerOAuthRoutes,
+  registerMessageRoutes,
+  registerOutboxRoutes,
+  registerTwilioWebhookRoutes,
+  registerSmsOptOutRoutes,
+]
 
 /** Builds the HTTP app from its dependencies; reads no environment (STYLE: only server.ts does). */
 export function createApp(deps: GatewayDeps): OpenAPIHono {
@@ -24,7 +33,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono {
   if (deps.config.BENCH) app.use('/__bench/*', limit)
 
   for (const register of routeGroups) register(app, deps)
-  if (deps.config.BENCH) registerBenchRoutes(app)
+  if (deps.config.BENCH) registerBenchRoutes(app, deps)
 
   app.notFound((c) => problemResponse(c, new GatewayError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)))
   app.onError((error, c) => {

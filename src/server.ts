@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server'
 import { httpActionAdapter } from '../adapters/action/http/http-action-adapter.ts'
 import { sandboxAdapter } from '../adapters/sandbox/sandbox-adapter.ts'
+import { twilioAdapter } from '../adapters/sms/twilio/twilio-adapter.ts'
 import type { ChannelAdapter } from '../adapters/types.ts'
 import { createApp } from './app.ts'
 import { createKeyring } from './auth/credentials.ts'
@@ -70,10 +71,23 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
     slowCap: config.SLOW_CAP,
     slowEndpointMs: config.SLOW_ENDPOINT_MS,
   })
+  const sms =
+    config.SMS_PROVIDER === 'twilio'
+      ? twilioAdapter({
+          accountSid: config.TWILIO_ACCOUNT_SID ?? '',
+          authToken: config.TWILIO_AUTH_TOKEN ?? '',
+          from: config.TWILIO_FROM,
+          messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID,
+          publicUrl: config.PUBLIC_URL,
+          apiBase: config.TWILIO_API_BASE,
+          clock,
+        })
+      : undefined
   const adapters = createAdapterRegistry({
     sandbox: sandboxAdapter({ outbox: store.outbox, smsSender: config.smsSender }),
     adapters: {
       action: httpActionAdapter({ allowPrivate: config.ACTIONS_ALLOW_PRIVATE }),
+      ...(sms ? { sms, mms: sms } : {}),
       ...overrides.adapters,
     },
   })

@@ -209,24 +209,31 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (!sending) return store.messages.get(message.sandbox, message.id)
     const { result, startedAt, adapter } = await send(sending, n, 30_000)
     const attempt = attemptOf(n, startedAt, result)
-    const feedbackTrace = await deps.feedback.apply(
-      sending,
-      result.ok ? (result.suppress ?? { kind: 'success' }) : result.suppress,
-    )
+    // A success resets the soft-bounce count, unless a delivery receipt is still to come.
+    const hint = result.ok
+      ? (result.suppress ?? (result.awaitsReceipt ? undefined : ({ kind: 'success' } as const)))
+      : result.suppress
+    const feedbackTrace = await deps.feedback.apply(sending, hint)
     const extraTrace = feedbackTrace ? [feedbackTrace] : []
     if (result.ok) {
-      return finish(sending, result.delivered ? 'delivered' : 'sent', {
+      const accepted = {
         set: {
           provider: adapter,
           ...(result.providerMessageId ? { providerMessageId: result.providerMessageId } : {}),
         },
-        unset: ['error'],
+        unset: ['error'] as const,
         attempt,
         trace: [
           note('dispatch', result.delivered ? 'delivered' : 'sent', { attempt: n, provider: adapter }),
           ...extraTrace,
         ],
+      }
+      const done = await finish(sending, result.delivered ? 'delivered' : 'sent', {
+        ...accepted,
+        expectStatus: ['sending'],
       })
+      // A receipt that arrived while the send was in flight already moved the message on: keep its status.
+      return done ?? (await status.change(sending, null, accepted))
     }
     if (result.ambiguous) {
       return finish(sending, 'failed', {
