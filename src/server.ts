@@ -1,5 +1,8 @@
 import { serve } from '@hono/node-server'
 import { httpActionAdapter } from '../adapters/action/http/http-action-adapter.ts'
+import { apnsAdapter } from '../adapters/push/apns/apns-adapter.ts'
+import { fcmAdapter } from '../adapters/push/fcm/fcm-adapter.ts'
+import { readServiceAccount } from '../adapters/push/fcm/service-account.ts'
 import { sandboxAdapter } from '../adapters/sandbox/sandbox-adapter.ts'
 import { twilioAdapter } from '../adapters/sms/twilio/twilio-adapter.ts'
 import type { ChannelAdapter } from '../adapters/types.ts'
@@ -54,6 +57,49 @@ function sandboxMode(config: Config) {
   }
 }
 
+/** Provider adapters chosen by configuration; an adapter a test injects is not built. */
+function providerAdapters(config: Config, clock: Clock, injected: Partial<Record<AdapterKey, ChannelAdapter>> = {}) {
+  const built: Partial<Record<AdapterKey, ChannelAdapter>> = {}
+  if (config.SMS_PROVIDER === 'twilio' && !injected.sms) {
+    const sms = twilioAdapter({
+      accountSid: config.TWILIO_ACCOUNT_SID ?? '',
+      authToken: config.TWILIO_AUTH_TOKEN ?? '',
+      from: config.TWILIO_FROM,
+      messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID,
+      publicUrl: config.PUBLIC_URL,
+      apiBase: config.TWILIO_API_BASE,
+      clock,
+    })
+    built.sms = sms
+    built.mms = sms
+  }
+  if (config.PUSH_FCM === 'fcm' && config.FCM_SERVICE_ACCOUNT && !injected['push:fcm'])
+    built['push:fcm'] = fcmAdapter({
+      serviceAccount: readServiceAccount(config.FCM_SERVICE_ACCOUNT),
+      apiBase: config.FCM_API_BASE,
+      tokenUrl: config.FCM_TOKEN_URL,
+    })
+  if (
+    config.PUSH_APNS === 'apns' &&
+    config.APNS_KEY &&
+    config.APNS_KEY_ID &&
+    config.APNS_TEAM_ID &&
+    config.APNS_TOPIC &&
+    !injected['push:apns']
+  )
+    built['push:apns'] = apnsAdapter({
+      key: config.APNS_KEY,
+      keyId: config.APNS_KEY_ID,
+      teamId: config.APNS_TEAM_ID,
+      topic: config.APNS_TOPIC,
+      production: config.APNS_PRODUCTION,
+      host: config.APNS_HOST,
+      port: config.APNS_PORT,
+      ca: config.APNS_CA,
+    })
+  return built
+}
+
 /** Wires a whole gateway from configuration: store, adapters, pipeline, app. Tests call it too. */
 export async function buildGateway(config: Config, overrides: GatewayOverrides = {}) {
   const clock = overrides.clock ?? systemClock()
@@ -71,23 +117,14 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
     slowCap: config.SLOW_CAP,
     slowEndpointMs: config.SLOW_ENDPOINT_MS,
   })
-  const sms =
-    config.SMS_PROVIDER === 'twilio'
-      ? twilioAdapter({
-          accountSid: config.TWILIO_ACCOUNT_SID ?? '',
-          authToken: config.TWILIO_AUTH_TOKEN ?? '',
-          from: config.TWILIO_FROM,
-          messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID,
-          publicUrl: config.PUBLIC_URL,
-          apiBase: config.TWILIO_API_BASE,
-          clock,
-        })
-      : undefined
+  const built = providerAdapters(config, clock, overrides.adapters)
+  // A wrong key, account or SMTP server stops the start with a clear message.
+  await Promise.all(Object.values(built).map((a) => a.verify?.()))
   const adapters = createAdapterRegistry({
     sandbox: sandboxAdapter({ outbox: store.outbox, smsSender: config.smsSender }),
     adapters: {
       action: httpActionAdapter({ allowPrivate: config.ACTIONS_ALLOW_PRIVATE }),
-      ...(sms ? { sms, mms: sms } : {}),
+      ...built,
       ...overrides.adapters,
     },
   })
