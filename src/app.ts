@@ -10,6 +10,7 @@ import { registerOAuthRoutes } from './http/routes/oauth.ts'
 import { registerOperationsRoutes } from './http/routes/operations.ts'
 import { registerOutboxRoutes } from './http/routes/outbox.ts'
 import { registerSmsOptOutRoutes } from './http/routes/sms-opt-outs.ts'
+import { registerStatsRoutes } from './http/routes/stats.ts'
 import { registerTwilioWebhookRoutes } from './http/routes/twilio-webhooks.ts'
 
 /** Route groups, in mounting order. A new resource is one file in http/routes and one line here. */
@@ -20,6 +21,7 @@ const routeGroups = [
   registerOutboxRoutes,
   registerTwilioWebhookRoutes,
   registerSmsOptOutRoutes,
+  registerStatsRoutes,
 ]
 
 /** Builds the HTTP app from its dependencies; reads no environment (STYLE: only server.ts does). */
