@@ -5,6 +5,7 @@ import { inflightLimit } from './http/middleware/inflight-limit.ts'
 import { requestId } from './http/middleware/request-id.ts'
 import { problemResponse, toGatewayError } from './http/problem.ts'
 import { registerBenchRoutes } from './http/routes/bench.ts'
+import { registerEmailWebhookRoutes } from './http/routes/email-webhooks.ts'
 import { registerMessageRoutes } from './http/routes/messages.ts'
 import { registerOAuthRoutes } from './http/routes/oauth.ts'
 import { registerOperationsRoutes } from './http/routes/operations.ts'
@@ -12,6 +13,7 @@ import { registerOutboxRoutes } from './http/routes/outbox.ts'
 import { registerSmsOptOutRoutes } from './http/routes/sms-opt-outs.ts'
 import { registerStatsRoutes } from './http/routes/stats.ts'
 import { registerTwilioWebhookRoutes } from './http/routes/twilio-webhooks.ts'
+import { registerUnsubscribeRoutes } from './http/routes/unsubscribe.ts'
 
 /** Route groups, in mounting order. A new resource is one file in http/routes and one line here. */
 const routeGroups = [
@@ -22,6 +24,8 @@ const routeGroups = [
   registerTwilioWebhookRoutes,
   registerSmsOptOutRoutes,
   registerStatsRoutes,
+  registerUnsubscribeRoutes,
+  registerEmailWebhookRoutes,
 ]
 
 /** Builds the HTTP app from its dependencies; reads no environment (STYLE: only server.ts does). */

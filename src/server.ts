@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server'
 import { httpActionAdapter } from '../adapters/action/http/http-action-adapter.ts'
+import { smtpAdapter } from '../adapters/email/smtp/smtp-adapter.ts'
 import { apnsAdapter } from '../adapters/push/apns/apns-adapter.ts'
 import { fcmAdapter } from '../adapters/push/fcm/fcm-adapter.ts'
 import { readServiceAccount } from '../adapters/push/fcm/service-account.ts'
@@ -22,6 +23,7 @@ import { createStatusRecorder } from './pipeline/status-recorder.ts'
 import { memoryStore } from './store/memory/memory-store.ts'
 import type { Store } from './store/types.ts'
 import { createFeedback } from './suppression/feedback.ts'
+import { unsubscribeUrlBuilder } from './suppression/unsubscribe-token.ts'
 import { loadTemplates } from './templating/template-registry.ts'
 
 export interface GatewayOverrides {
@@ -60,6 +62,21 @@ function sandboxMode(config: Config) {
 /** Provider adapters chosen by configuration; an adapter a test injects is not built. */
 function providerAdapters(config: Config, clock: Clock, injected: Partial<Record<AdapterKey, ChannelAdapter>> = {}) {
   const built: Partial<Record<AdapterKey, ChannelAdapter>> = {}
+  if (config.EMAIL_TRANSPORT === 'smtp' && config.SMTP_URL && !injected.email)
+    built.email = smtpAdapter({
+      smtpUrl: config.SMTP_URL,
+      from: config.EMAIL_FROM,
+      ...(config.DKIM_DOMAIN && config.DKIM_SELECTOR && config.DKIM_PRIVATE_KEY
+        ? {
+            dkim: {
+              domainName: config.DKIM_DOMAIN,
+              keySelector: config.DKIM_SELECTOR,
+              privateKey: config.DKIM_PRIVATE_KEY,
+            },
+          }
+        : {}),
+      unsubscribeUrl: unsubscribeUrlBuilder({ publicUrl: config.PUBLIC_URL, secret: config.AUTH_SECRET }),
+    })
   if (config.SMS_PROVIDER === 'twilio' && !injected.sms) {
     const sms = twilioAdapter({
       accountSid: config.TWILIO_ACCOUNT_SID ?? '',
