@@ -4,7 +4,10 @@ import type { GatewayDeps } from './http/gateway-deps.ts'
 import { inflightLimit } from './http/middleware/inflight-limit.ts'
 import { requestId } from './http/middleware/request-id.ts'
 import { problemResponse, toGatewayError } from './http/problem.ts'
+import { registerAjoRoutes } from './http/routes/ajo.ts'
 import { registerBenchRoutes } from './http/routes/bench.ts'
+import { registerCampaignRestRoutes } from './http/routes/campaign-rest.ts'
+import { registerCampaignSoapRoutes } from './http/routes/campaign-soap.ts'
 import { registerEmailWebhookRoutes } from './http/routes/email-webhooks.ts'
 import { registerMessageRoutes } from './http/routes/messages.ts'
 import { registerOAuthRoutes } from './http/routes/oauth.ts'
@@ -26,6 +29,10 @@ const routeGroups = [
   registerStatsRoutes,
   registerUnsubscribeRoutes,
   registerEmailWebhookRoutes,
+  registerCampaignSoapRoutes,
+  registerAjoRoutes,
+  // Last: the Adobe path /:org/campaign/:api/:eventId is the widest pattern.
+  registerCampaignRestRoutes,
 ]
 
 /** Builds the HTTP app from its dependencies; reads no environment (STYLE: only server.ts does). */

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server'
 import { httpActionAdapter } from '../adapters/action/http/http-action-adapter.ts'
+import { campaignAdapter } from '../adapters/campaign/soap/campaign-adapter.ts'
 import { smtpAdapter } from '../adapters/email/smtp/smtp-adapter.ts'
 import { apnsAdapter } from '../adapters/push/apns/apns-adapter.ts'
 import { fcmAdapter } from '../adapters/push/fcm/fcm-adapter.ts'
@@ -113,6 +114,13 @@ function providerAdapters(config: Config, clock: Clock, injected: Partial<Record
       host: config.APNS_HOST,
       port: config.APNS_PORT,
       ca: config.APNS_CA,
+    })
+  if (config.CAMPAIGN_URL && !injected.campaign)
+    built.campaign = campaignAdapter({
+      url: config.CAMPAIGN_URL,
+      user: config.CAMPAIGN_USER,
+      password: config.CAMPAIGN_PASSWORD,
+      bearer: config.CAMPAIGN_BEARER,
     })
   return built
 }
