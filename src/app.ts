@@ -5,9 +5,11 @@ import { inflightLimit } from './http/middleware/inflight-limit.ts'
 import { requestId } from './http/middleware/request-id.ts'
 import { problemResponse, toGatewayError } from './http/problem.ts'
 import { registerAjoRoutes } from './http/routes/ajo.ts'
+import { registerAllowlistRoutes } from './http/routes/allowlist.ts'
 import { registerBenchRoutes } from './http/routes/bench.ts'
 import { registerCampaignRestRoutes } from './http/routes/campaign-rest.ts'
 import { registerCampaignSoapRoutes } from './http/routes/campaign-soap.ts'
+import { registerConsentRoutes } from './http/routes/consents.ts'
 import { registerEmailWebhookRoutes } from './http/routes/email-webhooks.ts'
 import { registerMessageRoutes } from './http/routes/messages.ts'
 import { registerOAuthRoutes } from './http/routes/oauth.ts'
@@ -15,6 +17,7 @@ import { registerOperationsRoutes } from './http/routes/operations.ts'
 import { registerOutboxRoutes } from './http/routes/outbox.ts'
 import { registerSmsOptOutRoutes } from './http/routes/sms-opt-outs.ts'
 import { registerStatsRoutes } from './http/routes/stats.ts'
+import { registerSuppressionRoutes } from './http/routes/suppressions.ts'
 import { registerTwilioWebhookRoutes } from './http/routes/twilio-webhooks.ts'
 import { registerUnsubscribeRoutes } from './http/routes/unsubscribe.ts'
 
@@ -24,6 +27,9 @@ const routeGroups = [
   registerOAuthRoutes,
   registerMessageRoutes,
   registerOutboxRoutes,
+  registerSuppressionRoutes,
+  registerAllowlistRoutes,
+  registerConsentRoutes,
   registerTwilioWebhookRoutes,
   registerSmsOptOutRoutes,
   registerStatsRoutes,
