@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { ajoErrorBody } from './bridge/ajo/ajo-error.ts'
 import { GatewayError } from './domain/errors.ts'
 import type { GatewayDeps } from './http/gateway-deps.ts'
 import { inflightLimit } from './http/middleware/inflight-limit.ts'
@@ -59,6 +60,8 @@ export function createApp(deps: GatewayDeps): OpenAPIHono {
     const gatewayError = toGatewayError(error)
     if (gatewayError.code === 'INTERNAL')
       deps.logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error')
+    if (c.req.path.startsWith('/ajo/'))
+      return c.json(ajoErrorBody(gatewayError, {}), gatewayError.status as 503, gatewayError.headers)
     return problemResponse(c, gatewayError)
   })
   return app

@@ -1,16 +1,13 @@
 import type { MiddlewareHandler } from 'hono'
 import { GatewayError } from '../../domain/errors.ts'
-import { problemResponse } from '../problem.ts'
 
 /** Load shedding: beyond `max` requests in progress, answer 503 before reading the body. */
 export function inflightLimit({ max }: { max: number }): MiddlewareHandler & { current(): number } {
   let inflight = 0
   const handler: MiddlewareHandler = async (c, next) => {
+    // Thrown, so that the app's error handler answers in the route's own error format (/ajo, SOAP).
     if (inflight >= max)
-      return problemResponse(
-        c,
-        new GatewayError('OVERLOADED', `More than ${max} requests in progress`, { headers: { 'retry-after': '1' } }),
-      )
+      throw new GatewayError('OVERLOADED', `More than ${max} requests in progress`, { headers: { 'retry-after': '1' } })
     inflight++
     try {
       await next()

@@ -86,7 +86,7 @@ export function memoryStore({ clock, retentionMs = 7 * 86_400_000 }: MemoryStore
       const prior = liveIdem(sandbox, input.idempotency.key)
       if (prior)
         return prior.bodyHash === input.idempotency.bodyHash
-          ? { outcome: 'replay', record: prior }
+          ? { outcome: 'replay', record: { bodyHash: prior.bodyHash, response: prior.response } }
           : { outcome: 'mismatch' }
     }
     const at = new Date(now()).toISOString()

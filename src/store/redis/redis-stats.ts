@@ -1,0 +1,43 @@
+import type { StatsBucket, StatsStore } from '../types.ts'
+import type { RedisContext } from './redis-context.ts'
+
+const BUCKET_MS = 1000
+const KEY_MS = 60_000
+const KEEP_MS = 25 * 3600_000
+
+/** Status-change counts in 1 s buckets, one hash per sandbox and minute (`<bucketMs>|<status>` fields). */
+export function redisStats({ client, keys }: RedisContext): StatsStore {
+  return {
+    async bump(sandbox, status, atMs) {
+      const bucket = Math.floor(atMs / BUCKET_MS) * BUCKET_MS
+      const key = keys.stats(sandbox, Math.floor(atMs / KEY_MS) * KEY_MS)
+      const results = await client.multi().hincrby(key, `${bucket}|${status}`, 1).pexpire(key, KEEP_MS).exec()
+      for (const [error] of results ?? []) if (error) throw error
+    },
+    async series(sandbox, sinceMs, untilMs, stepMs) {
+      const start = Math.floor(sinceMs / stepMs) * stepMs
+      const counts = new Map<number, Record<string, number>>()
+      const pipeline = client.pipeline()
+      const first = Math.floor(start / KEY_MS) * KEY_MS
+      for (let minute = first; minute < untilMs; minute += KEY_MS) pipeline.hgetall(keys.stats(sandbox, minute))
+      for (const [error, hash] of (await pipeline.exec()) ?? []) {
+        if (error) throw error
+        for (const [field, n] of Object.entries(hash as Record<string, string>)) {
+          const sep = field.indexOf('|')
+          const bucket = Number(field.slice(0, sep))
+          const byStatus = counts.get(bucket) ?? {}
+          byStatus[field.slice(sep + 1)] = Number(n)
+          counts.set(bucket, byStatus)
+        }
+      }
+      const out: StatsBucket[] = []
+      for (let at = start; at < untilMs; at += stepMs) {
+        const byStatus: Record<string, number> = {}
+        for (let b = at; b < at + stepMs; b += BUCKET_MS)
+          for (const [k, v] of Object.entries(counts.get(b) ?? {})) byStatus[k] = (byStatus[k] ?? 0) + v
+        out.push({ at: new Date(at).toISOString(), byStatus })
+      }
+      return out
+    },
+  }
+}
