@@ -8,9 +8,11 @@ import { problemResponse, toGatewayError } from './http/problem.ts'
 import { registerAjoRoutes } from './http/routes/ajo.ts'
 import { registerAllowlistRoutes } from './http/routes/allowlist.ts'
 import { registerBenchRoutes } from './http/routes/bench.ts'
+import { registerCallbackRoutes } from './http/routes/callbacks.ts'
 import { registerCampaignRestRoutes } from './http/routes/campaign-rest.ts'
 import { registerCampaignSoapRoutes } from './http/routes/campaign-soap.ts'
 import { registerConsentRoutes } from './http/routes/consents.ts'
+import { registerDeadLetterRoutes } from './http/routes/dead-letters.ts'
 import { registerEmailWebhookRoutes } from './http/routes/email-webhooks.ts'
 import { registerMessageRoutes } from './http/routes/messages.ts'
 import { registerOAuthRoutes } from './http/routes/oauth.ts'
@@ -26,7 +28,9 @@ import { registerUnsubscribeRoutes } from './http/routes/unsubscribe.ts'
 const routeGroups = [
   registerOperationsRoutes,
   registerOAuthRoutes,
+  registerDeadLetterRoutes,
   registerMessageRoutes,
+  registerCallbackRoutes,
   registerOutboxRoutes,
   registerSuppressionRoutes,
   registerAllowlistRoutes,

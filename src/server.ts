@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server'
 import { httpActionAdapter } from '../adapters/action/http/http-action-adapter.ts'
+import { safeHttpClient } from '../adapters/action/http/safe-http-client.ts'
 import { campaignAdapter } from '../adapters/campaign/soap/campaign-adapter.ts'
 import { smtpAdapter } from '../adapters/email/smtp/smtp-adapter.ts'
 import { apnsAdapter } from '../adapters/push/apns/apns-adapter.ts'
@@ -10,6 +11,8 @@ import { twilioAdapter } from '../adapters/sms/twilio/twilio-adapter.ts'
 import type { ChannelAdapter } from '../adapters/types.ts'
 import { createApp } from './app.ts'
 import { createKeyring } from './auth/credentials.ts'
+import { callbackMetrics } from './callbacks/callback-metrics.ts'
+import { type CallbackNotifierOptions, createCallbackNotifier } from './callbacks/callback-notifier.ts'
 import { defaultActionLimits } from './capping/action-limits.ts'
 import { type Config, ConfigError, loadConfig } from './config/load-config.ts'
 import { type Clock, systemClock } from './domain/clock.ts'
@@ -32,6 +35,8 @@ export interface GatewayOverrides {
   logger?: Logger
   store?: Store
   adapters?: Partial<Record<AdapterKey, ChannelAdapter>>
+  /** Status callback tuning (tests: tickMs, configCacheMs). */
+  callbacks?: Partial<Omit<CallbackNotifierOptions, 'store' | 'clock' | 'client' | 'authSecret' | 'logger' | 'metrics'>>
 }
 
 /** Chooses the concrete store for the configuration (the only place besides adapters that does). */
@@ -145,15 +150,27 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
   const built = providerAdapters(config, clock, overrides.adapters)
   // A wrong key, account or SMTP server stops the start with a clear message.
   await Promise.all(Object.values(built).map((a) => a.verify?.()))
+  // One outbound HTTP client (undici pools + address rules) for custom actions and status callbacks.
+  const http = safeHttpClient({ allowPrivate: config.ACTIONS_ALLOW_PRIVATE, clock })
   const adapters = createAdapterRegistry({
     sandbox: sandboxAdapter({ outbox: store.outbox, smsSender: config.smsSender }),
     adapters: {
-      action: httpActionAdapter({ allowPrivate: config.ACTIONS_ALLOW_PRIVATE }),
+      action: httpActionAdapter({ client: http }),
       ...built,
       ...overrides.adapters,
     },
   })
   const status = createStatusRecorder({ store, clock, metrics, logger })
+  const callbacks = createCallbackNotifier({
+    store,
+    clock,
+    client: http,
+    authSecret: config.AUTH_SECRET,
+    logger,
+    metrics: callbackMetrics(metrics.registry),
+    ...overrides.callbacks,
+  })
+  status.listeners.push(callbacks.listener)
   const feedback = createFeedback({ store, clock, softBounceThreshold: config.SOFT_BOUNCE_THRESHOLD })
   const dispatcher = createDispatcher({
     store,
@@ -185,6 +202,7 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
   return {
     app,
     deps,
+    callbacks,
     start() {
       if (config.ROLE !== 'api') dispatcher.start()
     },
@@ -192,7 +210,9 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
     async stop() {
       deps.lifecycle.shuttingDown = true
       await dispatcher.stop()
+      await callbacks.stop({ graceMs: 1000 })
       await Promise.allSettled(adapters.all().map((a) => a.close?.()))
+      await http.close()
       await store.close()
     },
   }
