@@ -9,8 +9,8 @@ import { laneOf, type MessageRecord, type MessageStatus, type TraceEntry } from 
 import type { Logger } from '../observability/logger.ts'
 import type { StatusRecorder } from '../pipeline/status-recorder.ts'
 import type { MessageFilter, Store } from '../store/types.ts'
+import { checksOfRecord, firstBlock } from '../suppression/recipient-checks.ts'
 import type { CallbackMetrics } from './callback-metrics.ts'
-import { checksOfRecord, firstBlock } from './recipient-checks.ts'
 
 /** The statuses a message can be replayed from. */
 export const replayableStatuses = ['failed', 'expired', 'capped'] as const satisfies readonly MessageStatus[]

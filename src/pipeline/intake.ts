@@ -16,8 +16,8 @@ import {
   type RenderedContent,
   type TraceEntry,
 } from '../domain/message.ts'
-import { isSimulatorRecipient } from '../domain/simulator.ts'
 import type { AcceptInput, AcceptResult, Store } from '../store/types.ts'
+import { checksOfRecord, isSimulatorAddress } from '../suppression/recipient-checks.ts'
 import { checkContentLimits, smsSegments } from '../templating/content-limits.ts'
 import { renderTemplate } from '../templating/render-template.ts'
 import type { TemplateRegistry } from '../templating/template-registry.ts'
@@ -253,57 +253,6 @@ export function createIntake(deps: IntakeDeps) {
     return { record, request: req, simulator }
   }
 
-  function checksOf(p: PreparedMessage): AcceptInput['checks'] {
-    const { record } = p
-    if (p.simulator) return { suppression: [] }
-    const marketing = record.category === 'marketing'
-    const to = record.to
-    switch (record.channel) {
-      case 'email': {
-        const email = to as string
-        const domain = domainOfEmail(email)
-        return {
-          suppression: [
-            { type: 'email', value: email },
-            { type: 'domain', value: domain },
-          ],
-          allowlist: { address: email, domain },
-          ...(marketing ? { consent: { channel: 'email', address: email } } : {}),
-        }
-      }
-      case 'sms':
-      case 'mms':
-        return {
-          suppression: [{ type: 'phone', value: to as string }],
-          smsOptOut: { sender: config.smsSender, phone: to as string },
-          ...(marketing ? { consent: { channel: 'sms', address: to as string } } : {}),
-        }
-      case 'push': {
-        const token = (to as PushTarget).token
-        return {
-          suppression: [{ type: 'push_token', value: token }],
-          ...(marketing ? { consent: { channel: 'push', address: token } } : {}),
-        }
-      }
-      case 'campaign': {
-        const t = to as CampaignTarget
-        return {
-          suppression: [
-            ...(t.email
-              ? [
-                  { type: 'email' as const, value: t.email },
-                  { type: 'domain' as const, value: domainOfEmail(t.email) },
-                ]
-              : []),
-            ...(t.mobilePhone ? [{ type: 'phone' as const, value: t.mobilePhone }] : []),
-          ],
-        }
-      }
-      case 'action':
-        return { suppression: [] }
-    }
-  }
-
   /** Runs the one store step for a prepared message. */
   async function accept(p: PreparedMessage, options: AcceptOptions = {}): Promise<AcceptResult> {
     const { record } = p
@@ -332,7 +281,7 @@ export function createIntake(deps: IntakeDeps) {
     return deps.store.accept({
       message: record,
       acceptedBody: acceptedBody(record),
-      checks: checksOf(p),
+      checks: checksOfRecord(record, { smsSender: config.smsSender }),
       ...(cap ? { cap } : {}),
       ...(options.idempotencyKey && options.bodyHash
         ? {
@@ -378,10 +327,4 @@ export function acceptedBody(record: MessageRecord): Record<string, unknown> {
     status: record.status,
     ...(record.segments !== undefined ? { segments: record.segments, encoding: record.encoding } : {}),
   }
-}
-
-function isSimulatorAddress(to: Recipient): boolean {
-  if (typeof to === 'string') return isSimulatorRecipient(to)
-  if ('token' in to) return isSimulatorRecipient(to.token)
-  return [to.email, to.mobilePhone].some((a) => a !== undefined && isSimulatorRecipient(a))
 }
