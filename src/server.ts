@@ -13,16 +13,17 @@ import { createApp } from './app.ts'
 import { createKeyring } from './auth/credentials.ts'
 import { callbackMetrics } from './callbacks/callback-metrics.ts'
 import { type CallbackNotifierOptions, createCallbackNotifier } from './callbacks/callback-notifier.ts'
-import { defaultActionLimits } from './capping/action-limits.ts'
+import { configuredActionLimits } from './capping/action-limits.ts'
+import { throttleWait } from './capping/throttle-wait.ts'
 import { type Config, ConfigError, loadConfig } from './config/load-config.ts'
 import { type Clock, systemClock } from './domain/clock.ts'
-import type { Channel, PushTarget, Recipient } from './domain/message.ts'
 import type { GatewayDeps } from './http/gateway-deps.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
 import { createMetrics } from './observability/metrics.ts'
 import { type AdapterKey, createAdapterRegistry } from './pipeline/adapter-registry.ts'
 import { createDispatcher } from './pipeline/dispatch.ts'
 import { createIntake } from './pipeline/intake.ts'
+import { sandboxMode } from './pipeline/sandbox-mode.ts'
 import { createStatusRecorder } from './pipeline/status-recorder.ts'
 import { memoryStore } from './store/memory/memory-store.ts'
 import type { Store } from './store/types.ts'
@@ -44,25 +45,6 @@ async function createStore(config: Config, clock: Clock): Promise<Store> {
   if (config.STORE === 'memory') return memoryStore({ clock, retentionMs: config.MESSAGE_RETENTION })
   const { redisStore } = await import('./store/redis/redis-store.ts')
   return redisStore({ config, clock })
-}
-
-/** Which channels deliver through the sandbox adapter for a caller (SPEC section 9). */
-function sandboxMode(config: Config) {
-  return (channel: Channel, to: Recipient, principal: { isTestKey: boolean }): boolean => {
-    if (channel === 'action') return false
-    if (principal.isTestKey) return true
-    switch (channel) {
-      case 'email':
-        return config.EMAIL_TRANSPORT === 'sandbox'
-      case 'sms':
-      case 'mms':
-        return config.SMS_PROVIDER === 'sandbox'
-      case 'push':
-        return (to as PushTarget).platform === 'apns' ? config.PUSH_APNS === 'sandbox' : config.PUSH_FCM === 'sandbox'
-      case 'campaign':
-        return !config.CAMPAIGN_URL
-    }
-  }
 }
 
 /** Provider adapters chosen by configuration; an adapter a test injects is not built. */
@@ -142,7 +124,8 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
     oauthClients: config.OAUTH_CLIENTS,
     secret: config.AUTH_SECRET,
   })
-  const actionLimits = defaultActionLimits({
+  const actionLimits = configuredActionLimits({
+    configs: store.configs,
     defaultCap: config.DEFAULT_CAP,
     slowCap: config.SLOW_CAP,
     slowEndpointMs: config.SLOW_ENDPOINT_MS,
@@ -151,7 +134,11 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
   // A wrong key, account or SMTP server stops the start with a clear message.
   await Promise.all(Object.values(built).map((a) => a.verify?.()))
   // One outbound HTTP client (undici pools + address rules) for custom actions and status callbacks.
-  const http = safeHttpClient({ allowPrivate: config.ACTIONS_ALLOW_PRIVATE, clock })
+  const http = safeHttpClient({
+    allowPrivate: config.ACTIONS_ALLOW_PRIVATE,
+    clock,
+    connectionLimitFor: actionLimits.connectionLimitFor,
+  })
   const adapters = createAdapterRegistry({
     sandbox: sandboxAdapter({ outbox: store.outbox, smsSender: config.smsSender }),
     adapters: {
@@ -183,6 +170,7 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
     logger,
     retryBaseMs: config.RETRY_BASE_MS,
     transactionalRate: config.TRANSACTIONAL_RATE,
+    throttleWaitMs: throttleWait({ store, clock, limits: actionLimits, status }),
   })
   const intake = createIntake({ store, templates, config, clock, actionLimits, isSandboxed: sandboxMode(config) })
   const deps: GatewayDeps = {
@@ -197,6 +185,7 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
     metrics,
     logger,
     lifecycle: { shuttingDown: false, syncWaiters: 0 },
+    actionLimits,
   }
   const app = createApp(deps)
   return {

@@ -1,4 +1,5 @@
 import type { Keyring } from '../auth/credentials.ts'
+import type { ConfiguredActionLimits } from '../capping/action-limits.ts'
 import type { Config } from '../config/load-config.ts'
 import type { Clock } from '../domain/clock.ts'
 import type { Logger } from '../observability/logger.ts'
@@ -22,4 +23,6 @@ export interface GatewayDeps {
   metrics: Metrics
   logger: Logger
   lifecycle: { shuttingDown: boolean; syncWaiters: number }
+  /** Deployed-config capping: config routes drop its cache on writes; the limits view reads recent hosts. */
+  actionLimits: ConfiguredActionLimits
 }

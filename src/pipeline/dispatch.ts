@@ -307,7 +307,11 @@ export function createDispatcher(deps: DispatcherDeps) {
         return message
       }
     }
-    if (message.status === 'throttled' && deps.throttleWaitMs) {
+    // Throttled actions, and deferred ones (sendAt) that never met the throttle at intake.
+    const throttleCandidate =
+      message.status === 'throttled' ||
+      (message.channel === 'action' && !message.slotTaken && message.seriesAttempts === 0)
+    if (deps.throttleWaitMs && throttleCandidate) {
       const wait = await deps.throttleWaitMs(message)
       if (wait > 0) {
         await store.queue.defer(item, now + wait)
