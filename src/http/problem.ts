@@ -28,10 +28,14 @@ export function problemOf(error: GatewayError, requestId: string): Problem {
 }
 
 export function problemResponse(c: Context, error: GatewayError): Response {
-  const body = problemOf(error, c.get('requestId') ?? '')
-  return new Response(JSON.stringify(body), {
+  const requestId = c.get('requestId') ?? ''
+  return new Response(JSON.stringify(problemOf(error, requestId)), {
     status: error.status,
-    headers: { 'content-type': 'application/problem+json', ...error.headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+      ...error.headers,
+    },
   })
 }
 

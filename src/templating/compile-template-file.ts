@@ -17,6 +17,27 @@ interface CompilerStages {
   }
 }
 
+/** The parsed program of one file and the compile options every build of it uses (runtime or precompiled). */
+function parseTemplateFile({ source, file, path }: { source: string; file: TemplateFileName; path: string }) {
+  const escaping = templateFiles[file]
+  const env = Handlebars.create()
+  const options: CompileOptions = {
+    data: true,
+    noEscape: escaping !== 'html',
+    knownHelpersOnly: true,
+    // `log` would write to the console; `json` exists only in JSON files.
+    knownHelpers: { [valueHelper]: true, [rawHelper]: true, json: escaping === 'json', log: false },
+  }
+  const fail = (error: unknown) =>
+    new Error(`Broken template ${path}:${errorLine(error)}: ${(error as Error).message}`, { cause: error })
+  try {
+    const program = markVariableLookups(env.parse(escaping === 'json' ? separateClosingBraces(source) : source))
+    return { env, escaping, options, program, fail }
+  } catch (error) {
+    throw fail(error)
+  }
+}
+
 /**
  * Parses and compiles one template file at load time, in an environment of its own (no helper or partial
  * is shared between files). A syntax error, or a helper that does not exist, throws an Error naming the file
@@ -34,22 +55,12 @@ export function compileTemplateFile({
   /** Where the source came from, for load errors. */
   path: string
 }): RenderFile {
-  const escaping = templateFiles[file]
-  const env = Handlebars.create()
+  const { env, escaping, options, program, fail } = parseTemplateFile({ source, file, path })
   env.registerHelper(templateHelpers({ escaping, template, file }))
-  const options: CompileOptions = {
-    data: true,
-    noEscape: escaping !== 'html',
-    knownHelpersOnly: true,
-    // `log` would write to the console; `json` exists only in JSON files.
-    knownHelpers: { [valueHelper]: true, [rawHelper]: true, json: escaping === 'json', log: false },
-  }
   let spec: TemplateSpec
   try {
-    const program = markVariableLookups(env.parse(escaping === 'json' ? separateClosingBraces(source) : source))
     const stages = env as unknown as CompilerStages
-    // Eager version of what `env.compile` does lazily on first render; `env.precompile(program, options)`
-    // gives the same spec as source text for builds that cannot compile at runtime.
+    // Eager version of what `env.compile` does lazily on first render.
     spec = new stages.JavaScriptCompiler().compile(
       new stages.Compiler().compile(program, options),
       options,
@@ -57,10 +68,32 @@ export function compileTemplateFile({
       true,
     )
   } catch (error) {
-    throw new Error(`Broken template ${path}:${errorLine(error)}: ${(error as Error).message}`, { cause: error })
+    throw fail(error)
   }
   const render = env.template(spec)
   return (data) => render(data)
+}
+
+/**
+ * The build-time twin of `compileTemplateFile`: the same parse and options, but the spec comes out as
+ * JavaScript source (`Handlebars.precompile`) to bundle into the Worker, where `new Function` is forbidden.
+ */
+export function precompileTemplateFile({
+  source,
+  file,
+  path,
+}: {
+  source: string
+  file: TemplateFileName
+  path: string
+}): string {
+  const { env, options, program, fail } = parseTemplateFile({ source, file, path })
+  try {
+    // Typed as a spec object in handlebars' declarations; what it returns is the spec's JavaScript source.
+    return env.precompile(program, options) as unknown as string
+  } catch (error) {
+    throw fail(error)
+  }
 }
 
 /**

@@ -11,7 +11,8 @@ export interface LuaScript {
   sha: string
 }
 
-const scriptsDir = new URL('./scripts/', import.meta.url)
+/** Read lazily: on workerd `import.meta.url` is undefined, and the Worker brings its scripts bundled. */
+const scriptsDir = () => new URL('./scripts/', import.meta.url)
 const includePattern = /^--- @include "([\w-]+)"\s*$/gm
 
 /** Inlines `--- @include "piece"` lines with `scripts/includes/piece.lua`, each piece once (bullmq style). */
@@ -19,7 +20,7 @@ function compose(source: string, seen: Set<string>): string {
   return source.replace(includePattern, (_line, piece: string) => {
     if (seen.has(piece)) return ''
     seen.add(piece)
-    return compose(readFileSync(new URL(`includes/${piece}.lua`, scriptsDir), 'utf8'), seen)
+    return compose(readFileSync(new URL(`includes/${piece}.lua`, scriptsDir()), 'utf8'), seen)
   })
 }
 
@@ -29,10 +30,10 @@ function compose(source: string, seen: Set<string>): string {
  */
 export function loadScripts(): Record<string, LuaScript> {
   const out: Record<string, LuaScript> = {}
-  for (const file of readdirSync(scriptsDir)) {
+  for (const file of readdirSync(scriptsDir())) {
     const m = /^([a-z-]+)-(\d+)\.lua$/.exec(file)
     if (!m?.[1] || !m[2]) continue
-    const source = compose(readFileSync(new URL(file, scriptsDir), 'utf8'), new Set())
+    const source = compose(readFileSync(new URL(file, scriptsDir()), 'utf8'), new Set())
     out[m[1]] = { name: m[1], numberOfKeys: Number(m[2]), source, sha: createHash('sha1').update(source).digest('hex') }
   }
   return out

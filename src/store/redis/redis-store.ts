@@ -13,7 +13,7 @@ import { redisLimiter } from './redis-limiter.ts'
 import { redisMessages } from './redis-messages.ts'
 import { redisOutbox } from './redis-outbox.ts'
 import { redisQueue } from './redis-queue.ts'
-import { loadScripts, type RedisClient, scriptRunner } from './redis-scripts.ts'
+import { type LuaScript, loadScripts, type RedisClient, scriptRunner } from './redis-scripts.ts'
 import { redisSmsOptOuts } from './redis-sms-opt-outs.ts'
 import { redisStats } from './redis-stats.ts'
 import { redisSuppression } from './redis-suppression.ts'
@@ -40,10 +40,32 @@ export async function redisStore({ config, clock, client: given, prefix = 'sg' }
       clusterNodes: config.REDIS_CLUSTER_NODES,
       timeoutMs: config.REDIS_TIMEOUT_MS,
     }))
+  return redisStoreOver({ config, clock, client, scripts: loadScripts(), prefix, owned: !given })
+}
+
+/**
+ * The store over a connected client and loaded scripts. The Worker calls it with scripts bundled at build
+ * time (workerd has no disk) and a client per request, which it closes itself (`owned: false`).
+ */
+export function redisStoreOver({
+  config,
+  clock,
+  client,
+  scripts,
+  prefix = 'sg',
+  owned,
+}: {
+  config: Pick<Config, 'MESSAGE_RETENTION' | 'isTest'>
+  clock: Clock
+  client: RedisClient
+  scripts: Record<string, LuaScript>
+  prefix?: string
+  owned: boolean
+}): Store {
   const ctx: RedisContext = {
     client,
     keys: redisKeys(prefix),
-    run: scriptRunner(client, loadScripts()),
+    run: scriptRunner(client, scripts),
     offset: config.isTest ? () => clock.now() - Date.now() : () => 0,
     cluster: client.isCluster,
     retentionMs: config.MESSAGE_RETENTION,
@@ -74,7 +96,7 @@ export async function redisStore({ config, clock, client: given, prefix = 'sg' }
       }
     },
     async close() {
-      if (!given) await client.quit().catch(() => client.disconnect())
+      if (owned) await client.quit().catch(() => client.disconnect())
     },
   }
 }
