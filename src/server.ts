@@ -200,6 +200,7 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
       deps.lifecycle.shuttingDown = true
       await dispatcher.stop()
       await callbacks.stop({ graceMs: 1000 })
+      await status.stop()
       await Promise.allSettled(adapters.all().map((a) => a.close?.()))
       await http.close()
       await store.close()

@@ -13,6 +13,7 @@ export async function startRedisServer() {
     },
   )
   const client = new Redis({ port, lazyConnect: true, retryStrategy: () => 100 })
+  client.on('error', () => {})
   const until = Date.now() + 10_000
   while (Date.now() < until) {
     try {

@@ -3,6 +3,7 @@ import type { MessageRecord, MessageStatus } from '../domain/message.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { MessageChange, Store } from '../store/types.ts'
+import { createStatsBuffer } from './stats-buffer.ts'
 
 /** Told of every status change of a message, in order (status callbacks subscribe here). */
 export type StatusListener = (message: MessageRecord, previous: MessageStatus) => void
@@ -25,11 +26,14 @@ export function createStatusRecorder({
   listeners?: StatusListener[]
 }) {
   const at = () => new Date(clock.now()).toISOString()
+  const stats = createStatsBuffer({ stats: store.stats })
 
-  /** A message reached `status` at intake (accepted, suppressed, capped): count it and tell listeners. */
+  /**
+   * A message reached its status at intake (accepted, suppressed, capped): metrics, log and listeners.
+   * The store's accept step already counted it in the traffic stats.
+   */
   function recorded(message: MessageRecord, previous: MessageStatus | null = null): void {
     metrics.messages.inc({ channel: message.channel, status: message.status })
-    void store.stats.bump(message.sandbox, message.status, clock.now()).catch(() => {})
     if (previous !== null || message.status !== 'queued')
       logger.info(
         { id: message.id, channel: message.channel, status: message.status, code: message.error?.code },
@@ -46,11 +50,14 @@ export function createStatusRecorder({
     const set = { ...(change.set ?? {}), ...(status ? { status } : {}) }
     const result = await store.messages.update(message.sandbox, message.id, { ...change, set })
     if (!result.ok) return null
-    if (status && status !== message.status) recorded(result.message, message.status)
+    if (status && status !== message.status) {
+      stats.add(message.sandbox, status, clock.now())
+      recorded(result.message, message.status)
+    }
     return result.message
   }
 
-  return { change, recorded, at, listeners }
+  return { change, recorded, at, listeners, stop: () => stats.stop() }
 }
 
 export type StatusRecorder = ReturnType<typeof createStatusRecorder>

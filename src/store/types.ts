@@ -229,8 +229,8 @@ export interface StatsBucket {
   byStatus: Record<string, number>
 }
 export interface StatsStore {
-  /** Counts one status change in the bucket of `atMs`. */
-  bump(sandbox: string, status: MessageStatus, atMs: number): Promise<void>
+  /** Counts `n` (default 1) status changes in the bucket of `atMs`. `accept` counts its own outcome. */
+  bump(sandbox: string, status: MessageStatus, atMs: number, n?: number): Promise<void>
   series(sandbox: string, sinceMs: number, untilMs: number, stepMs: number): Promise<StatsBucket[]>
 }
 

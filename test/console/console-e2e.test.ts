@@ -190,6 +190,12 @@ describe('web console in Chromium', () => {
       content: { body: 'Your code is 1234' },
     })
     await gw.waitFor(sent.json.id, ['delivered'])
+    // Dispatch-side traffic counts reach the store once a second.
+    for (let i = 0; i < 50; i++) {
+      const stats = await gw.call('GET', '/v1/stats?step=60000')
+      if (JSON.stringify(stats.json).includes('"delivered"')) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
     await ui.open('#/traffic', 'Traffic')
     const points = page.locator('svg.chart circle[r="3"]')
     await points.first().waitFor()

@@ -69,8 +69,19 @@ export function memoryStore({ clock, retentionMs = 7 * 86_400_000 }: MemoryStore
     return list.entries.includes(address) || list.entries.includes(domain)
   }
 
+  function bumpStats(sandbox: string, status: string, atMs: number, n = 1) {
+    const s = tableOf(stats, sandbox, () => new Map())
+    const bucket = Math.floor(atMs / STATS_BUCKET_MS) * STATS_BUCKET_MS
+    const counts = s.get(bucket) ?? {}
+    counts[status] = (counts[status] ?? 0) + n
+    s.set(bucket, counts)
+    if (s.size > 4096) for (const b of s.keys()) if (b < atMs - STATS_KEEP_MS) s.delete(b)
+  }
+
+  /** Writes an intake outcome: the record, its traffic count and (for 200/202) the idempotency answer. */
   function finish(message: MessageRecord, input: AcceptInput, status: number, body: Record<string, unknown>) {
     messages.put(message)
+    bumpStats(message.sandbox, message.status, now())
     if (input.idempotency)
       idempotency.set(idemKey(message.sandbox, input.idempotency.key), {
         bodyHash: input.idempotency.bodyHash,
@@ -135,6 +146,7 @@ export function memoryStore({ clock, retentionMs = 7 * 86_400_000 }: MemoryStore
           trace: [...message.trace, capTrace],
         }
         messages.put(record)
+        bumpStats(sandbox, 'capped', now())
         return { outcome: 'capped', message: record, cap }
       }
       message.trace = [...message.trace, capTrace]
@@ -237,13 +249,8 @@ export function memoryStore({ clock, retentionMs = 7 * 86_400_000 }: MemoryStore
       },
     },
     stats: {
-      async bump(sandbox, status, atMs) {
-        const s = tableOf(stats, sandbox, () => new Map())
-        const bucket = Math.floor(atMs / STATS_BUCKET_MS) * STATS_BUCKET_MS
-        const counts = s.get(bucket) ?? {}
-        counts[status] = (counts[status] ?? 0) + 1
-        s.set(bucket, counts)
-        if (s.size > 4096) for (const b of s.keys()) if (b < atMs - STATS_KEEP_MS) s.delete(b)
+      async bump(sandbox, status, atMs, n = 1) {
+        bumpStats(sandbox, status, atMs, n)
       },
       async series(sandbox, sinceMs, untilMs, stepMs) {
         const s = stats.get(sandbox) ?? new Map<number, Record<string, number>>()

@@ -7,12 +7,13 @@ import type { RedisContext } from './redis-context.ts'
 import { capArgument, decisionFrom } from './redis-limiter.ts'
 import { queueItemKey } from './redis-queue.ts'
 import { optOutField } from './redis-sms-opt-outs.ts'
+import { STATS_KEEP_MS, statsBucketOf, statsMinuteOf } from './redis-stats.ts'
 import { suppressionField } from './redis-suppression.ts'
 
 type Suppressed = Extract<AcceptResult, { outcome: 'suppressed' }>
 
 /**
- * The intake store step (accept-14.lua): one script call per message on a single node. In cluster mode
+ * The intake store step (accept-15.lua): one script call per message on a single node. In cluster mode
  * an SMS message first reads its opt-out (the only state outside the sandbox's slot), and the first
  * message of a sandbox seen by this process registers the sandbox's queue (see redis-queue.ts).
  */
@@ -54,6 +55,7 @@ export function redisAccept(
       lane: input.enqueue.lane,
       at: Math.round(input.enqueue.atMs),
       item: queueItemKey(message),
+      st: { f: statsBucketOf(ctx.clock.now()), k: STATS_KEEP_MS },
     }
     const reply = (await run(
       'accept',
@@ -72,6 +74,7 @@ export function redisAccept(
         keys.queueIndex(tag),
         keys.queueSequence(tag),
         cluster ? keys.unused(sandbox) : keys.optOuts,
+        keys.stats(sandbox, statsMinuteOf(ctx.clock.now())),
       ],
       [JSON.stringify(params), ...recordFields(message)],
     )) as unknown[]

@@ -3,15 +3,21 @@ import type { RedisContext } from './redis-context.ts'
 
 const BUCKET_MS = 1000
 const KEY_MS = 60_000
-const KEEP_MS = 25 * 3600_000
+export const STATS_KEEP_MS = 25 * 3600_000
+/** The 1 s bucket a status change at `atMs` counts in, and the minute hash that holds it. */
+export const statsBucketOf = (atMs: number) => Math.floor(atMs / BUCKET_MS) * BUCKET_MS
+export const statsMinuteOf = (atMs: number) => Math.floor(atMs / KEY_MS) * KEY_MS
 
 /** Status-change counts in 1 s buckets, one hash per sandbox and minute (`<bucketMs>|<status>` fields). */
 export function redisStats({ client, keys }: RedisContext): StatsStore {
   return {
-    async bump(sandbox, status, atMs) {
-      const bucket = Math.floor(atMs / BUCKET_MS) * BUCKET_MS
-      const key = keys.stats(sandbox, Math.floor(atMs / KEY_MS) * KEY_MS)
-      const results = await client.multi().hincrby(key, `${bucket}|${status}`, 1).pexpire(key, KEEP_MS).exec()
+    async bump(sandbox, status, atMs, n = 1) {
+      const key = keys.stats(sandbox, statsMinuteOf(atMs))
+      const results = await client
+        .multi()
+        .hincrby(key, `${statsBucketOf(atMs)}|${status}`, n)
+        .pexpire(key, STATS_KEEP_MS)
+        .exec()
       for (const [error] of results ?? []) if (error) throw error
     },
     async series(sandbox, sinceMs, untilMs, stepMs) {

@@ -1,6 +1,7 @@
 -- Accepts one message in one call (SPEC section 4 intake): claims the idempotency key and stores the
 -- answer, checks suppression (address, then domain), SMS opt-out, allowlist and consent in that order,
--- takes the first attempt's capping slot, writes the record and its index, and enqueues it.
+-- takes the first attempt's capping slot, writes the record and its index, counts its status in the
+-- traffic stats, and enqueues it.
 -- KEYS[1] idempotency hash (a never-written key when the call has no key)
 -- KEYS[2] message hash   KEYS[3] message createdAt index
 -- KEYS[4] suppression entries hash   KEYS[5] suppression expiries hash
@@ -8,10 +9,11 @@
 -- KEYS[9] limiter state   KEYS[10] limiter latency hash   (never-written keys when there is no cap)
 -- KEYS[11] queue lane sorted set   KEYS[12] queue item index   KEYS[13] queue sequence
 -- KEYS[14] SMS opt-out hash (single node; in cluster mode the caller reads it first and passes ARGV opt flag)
+-- KEYS[15] traffic stats hash of the minute
 -- ARGV[1] JSON {o: clock offset, r: retention ms, m: index member, b: 202 answer JSON,
 --   i?: {h: body hash, t: ttl ms, p?: pending}, sup: [`type:value`...], opt?: `sender|phone`, optPhone?,
 --   optFlag?: 0|1, al?: {a: address, d: domain}, con?: {f: `channel|address`, c: channel},
---   cap?: {k: key, w, s?, t?}, lane, at: due ms, item: `sandbox\nid`}
+--   cap?: {k: key, w, s?, t?}, lane, at: due ms, item: `sandbox\nid`, st: {f: stats bucket ms, k: keep ms}}
 -- ARGV[2..] record field, JSON value pairs (status queued or throttled)
 -- Returns {'replay', bodyHash, response} | {'mismatch'} | {'suppressed', at, reason, check, type, value}
 --   | {'capped', at, allowed, count, limit, windowMs, retryAfterMs, slow} | {'accepted', at, cap...}
@@ -27,6 +29,12 @@
 local p = cjson.decode(ARGV[1])
 local now = nowMs(p.o)
 local at = isoTime(now)
+
+-- The traffic stats count the status the message is recorded with (GET /v1/stats).
+local function countStatus(status)
+  redis.call('HINCRBY', KEYS[15], p.st.f .. '|' .. status, 1)
+  redis.call('PEXPIRE', KEYS[15], p.st.k)
+end
 
 if p.i then
   local prior = readIdempotency(KEYS[1], now)
@@ -53,6 +61,7 @@ local function suppressed(reason, check, kind, value)
   fields.reason = cjson.encode(reason)
   fields.trace = appendJson(fields.trace, cjson.encode({ at = at, step = check, decision = 'suppressed', detail = detail }))
   finish(200, cjson.encode({ id = cjson.decode(fields.id), status = 'suppressed', reason = reason }))
+  countStatus('suppressed')
   return { 'suppressed', at, reason, check, kind or '', value or '' }
 end
 
@@ -99,6 +108,7 @@ if p.cap then
       detail = string.format('Cap %s full: %d/%d in %d ms', p.cap.k, v.count, v.limit, v.windowMs),
     })
     writeMessage(KEYS[2], KEYS[3], fields, p.m, p.r)
+    countStatus('capped')
     return { 'capped', at, unpack(capped) }
   end
   fields.slotTaken = 'true'
@@ -106,5 +116,6 @@ end
 
 fields.trace = appendJson(fields.trace, cjson.encode({ at = at, step = 'queue', decision = 'enqueued', detail = { lane = p.lane } }))
 finish(202, p.b)
+countStatus(cjson.decode(fields.status))
 enqueueItem(KEYS[11], KEYS[12], KEYS[13], p.item, p.at)
 return { 'accepted', at, unpack(capped) }
