@@ -171,6 +171,7 @@ export async function buildGateway(config: Config, overrides: GatewayOverrides =
     retryBaseMs: config.RETRY_BASE_MS,
     transactionalRate: config.TRANSACTIONAL_RATE,
     throttleWaitMs: throttleWait({ store, clock, limits: actionLimits, status }),
+    leaseMs: config.DISPATCH_LEASE_MS,
   })
   const intake = createIntake({ store, templates, config, clock, actionLimits, isSandboxed: sandboxMode(config) })
   const deps: GatewayDeps = {

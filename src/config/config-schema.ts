@@ -114,6 +114,7 @@ export const configSchema = z.object({
   TRANSACTIONAL_RATE: int(0, 1_000_000).default(500),
   SOFT_BOUNCE_THRESHOLD: int(1, 20).default(5),
   RETRY_BASE_MS: int(1, 60_000).default(200),
+  DISPATCH_LEASE_MS: int(1000, 3_600_000).default(60_000),
   MAX_INFLIGHT: int(1, 1_000_000).default(10_000),
   MAX_SYNC_WAITERS: int(0, 1_000_000).default(5000),
   MESSAGE_RETENTION: duration.default(7 * 86_400_000),

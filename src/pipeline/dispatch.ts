@@ -12,7 +12,11 @@ import { ACTION_MAX_ATTEMPTS, actionRetryDelayMs, providerRetryAllowed, provider
 import type { StatusRecorder } from './status-recorder.ts'
 
 const DISPATCHABLE: readonly MessageStatus[] = ['queued', 'throttled', 'retrying']
-const LEASE_MS = 120_000
+const LEASE_MS = 60_000
+/** Longest a provider attempt may take (its send timeout); an action's is its budget. */
+const PROVIDER_ATTEMPT_MS = 30_000
+/** Slack past an attempt's longest run before a `sending` record counts as abandoned by a dead process. */
+const ABANDON_MARGIN_MS = 5000
 const IDLE_POLL_MS = 50
 const SLOW_EVERY = 10
 const CAMPAIGN_CAP = { limit: 4000, windowMs: 300_000 }
@@ -33,6 +37,11 @@ export interface DispatcherDeps {
   throttleWaitMs?: (message: MessageRecord) => Promise<number>
   concurrency?: number
   random?: () => number
+  /**
+   * How long a claimed queue item stays hidden from other processes: the time a dead process's work waits
+   * before another takes it. Longer than the longest action budget (30 s), as a live holder keeps its item.
+   */
+  leaseMs?: number
 }
 
 /**
@@ -43,6 +52,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { store, clock, status, metrics, logger } = deps
   const concurrency = deps.concurrency ?? 64
   const random = deps.random ?? Math.random
+  const leaseMs = deps.leaseMs ?? LEASE_MS
   const active = new Set<Promise<unknown>>()
   let running = false
   let loop: Promise<void> | null = null
@@ -97,7 +107,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /** A custom action: attempts and retries run here, inside the message's timeout budget. */
-  async function runAction(message: MessageRecord): Promise<MessageRecord | null> {
+  async function runAction(message: MessageRecord, from: readonly MessageStatus[]): Promise<MessageRecord | null> {
     const budgetMs = message.action?.timeoutMs ?? 30_000
     const budgetEnd = clock.now() + budgetMs
     const { cap } = await deps.actionLimits.resolve(
@@ -120,7 +130,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
       slotTaken = false
       const sending = await status.change(current, 'sending', {
-        expectStatus: DISPATCHABLE,
+        expectStatus: n === message.seriesAttempts + 1 ? from : DISPATCHABLE,
         set: { seriesAttempts: n, slotTaken: false },
         trace,
       })
@@ -188,7 +198,11 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /** A provider channel: one attempt; transient failures go back to the queue with backoff. */
-  async function runProvider(message: MessageRecord, item: QueueItem): Promise<MessageRecord | null> {
+  async function runProvider(
+    message: MessageRecord,
+    item: QueueItem,
+    from: readonly MessageStatus[],
+  ): Promise<MessageRecord | null> {
     const n = message.seriesAttempts + 1
     const trace: TraceEntry[] = []
     if (message.channel === 'campaign') {
@@ -202,7 +216,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         })
     }
     const sending = await status.change(message, 'sending', {
-      expectStatus: DISPATCHABLE,
+      expectStatus: from,
       set: { seriesAttempts: n },
       trace,
     })
@@ -283,15 +297,30 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Handles one queue item to its next resting point; returns the record as it ends. */
   async function processItem(item: QueueItem): Promise<MessageRecord | null> {
     const message = await store.messages.get(item.sandbox, item.id)
-    if (!message || !DISPATCHABLE.includes(message.status)) {
+    const now = clock.now()
+    let from = DISPATCHABLE
+    if (message?.status === 'sending') {
+      // Claimed while `sending`: its holder either still sends it (a `Prefer: wait` hold shorter than the
+      // attempt) or died mid-attempt. Once the attempt has had its longest run (capped by the lease: no
+      // holder keeps an item longer) it is abandoned: repeat it, at least once, with the same
+      // Idempotency-Key / Message-ID. Until then, look again at that time.
+      const attemptMs =
+        (message.channel === 'action' ? (message.action?.timeoutMs ?? 30_000) : PROVIDER_ATTEMPT_MS) + ABANDON_MARGIN_MS
+      const abandonedAt = Date.parse(message.updatedAt) + Math.min(attemptMs, leaseMs)
+      if (now < abandonedAt) {
+        await store.queue.defer(item, abandonedAt)
+        return message
+      }
+      logger.warn({ id: message.id, channel: message.channel }, 'resuming a message abandoned while sending')
+      from = ['sending']
+    } else if (!message || !DISPATCHABLE.includes(message.status)) {
       await store.queue.ack(item)
       return message
     }
-    const now = clock.now()
     if (message.expiresAt && Date.parse(message.expiresAt) <= now) {
       await store.queue.ack(item)
       return finish(message, 'expired', {
-        expectStatus: DISPATCHABLE,
+        expectStatus: from,
         set: { error: { code: 'EXPIRED', detail: `not sent before ${message.expiresAt}` } },
         trace: [note('expiry', 'expired')],
       })
@@ -319,7 +348,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
     }
     const requeued = { ...item }
-    const ended = message.channel === 'action' ? await runAction(message) : await runProvider(message, requeued)
+    const ended =
+      message.channel === 'action' ? await runAction(message, from) : await runProvider(message, requeued, from)
     if (ended?.status !== 'retrying' || message.channel === 'action') await store.queue.ack(item)
     return ended
   }
@@ -344,7 +374,7 @@ export function createDispatcher(deps: DispatcherDeps) {
             ? Math.min(room - out.length, wantSlow ? 1 : room)
             : room - out.length
       if (n <= 0) continue
-      const items = await store.queue.claim(lane, n, LEASE_MS)
+      const items = await store.queue.claim(lane, n, leaseMs)
       for (const it of items) {
         if (it.lane === 'slow') fastSinceSlow = 0
         else fastSinceSlow++
