@@ -4,6 +4,7 @@
  */
 
 import { benchAction } from './action.ts'
+import { benchCapping } from './capping.ts'
 import { benchE2e } from './e2e.ts'
 import { benchLatency } from './latency.ts'
 import { pinSelf } from './lib/gateway-process.ts'
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   latency: benchLatency,
   roundtrips: benchRoundtrips,
   action: benchAction,
+  capping: benchCapping,
   overload: benchOverload,
   e2e: benchE2e,
 }

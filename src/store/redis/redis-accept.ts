@@ -129,6 +129,6 @@ export function redisAccept(
       ...message,
       trace: [...message.trace, { at, step: 'queue', decision: 'enqueued', detail: { lane: input.enqueue.lane } }],
     }
-    return { outcome: 'accepted', message: structuredClone(record), ...(cap ? { cap } : {}) }
+    return { outcome: 'accepted', message: record, ...(cap ? { cap } : {}) }
   }
 }
