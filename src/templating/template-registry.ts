@@ -68,7 +68,8 @@ async function loadTemplate(folder: string, name: string): Promise<LoadedTemplat
   return { name, meta, files }
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist (templates hold only the files they need). */
+export async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8')
   } catch (error) {

@@ -1,4 +1,5 @@
 import { Cluster, Redis } from 'ioredis'
+import { clusterSeeds } from '../store/redis/redis-client.ts'
 import type { RedisClient } from '../store/redis/redis-scripts.ts'
 
 /**
@@ -28,20 +29,14 @@ export function requestRedisClient({
     retryStrategy: (times: number) => (times > 1 ? null : 50),
   }
   const client: RedisClient = clusterNodes
-    ? new Cluster(
-        clusterNodes.split(',').map((seed) => {
-          const [host = '127.0.0.1', port = '6379'] = seed.trim().split(':')
-          return { host, port: Number(port) }
-        }),
-        {
-          lazyConnect: true,
-          enableOfflineQueue: true,
-          enableReadyCheck: false,
-          enableAutoPipelining: true,
-          redisOptions: common,
-          clusterRetryStrategy: (times) => (times > 1 ? null : 50),
-        },
-      )
+    ? new Cluster(clusterSeeds(clusterNodes), {
+        lazyConnect: true,
+        enableOfflineQueue: true,
+        enableReadyCheck: false,
+        enableAutoPipelining: true,
+        redisOptions: common,
+        clusterRetryStrategy: (times) => (times > 1 ? null : 50),
+      })
     : new Redis(url, { ...common, enableAutoPipelining: true })
   client.on('error', () => {})
   return {

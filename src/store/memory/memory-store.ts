@@ -2,6 +2,7 @@ import type { OutboxEntry } from '../../../adapters/types.ts'
 import { capDetail } from '../../capping/cap-detail.ts'
 import type { Clock } from '../../domain/clock.ts'
 import type { MessageRecord } from '../../domain/message.ts'
+import { statsSeries } from '../stats-series.ts'
 import type {
   AcceptInput,
   AcceptResult,
@@ -10,7 +11,6 @@ import type {
   ConsentChannel,
   IdempotencyRecord,
   SmsOptOut,
-  StatsBucket,
   Store,
 } from '../types.ts'
 import { memoryLimiter } from './memory-limiter.ts'
@@ -253,16 +253,8 @@ export function memoryStore({ clock, retentionMs = 7 * 86_400_000 }: MemoryStore
         bumpStats(sandbox, status, atMs, n)
       },
       async series(sandbox, sinceMs, untilMs, stepMs) {
-        const s = stats.get(sandbox) ?? new Map<number, Record<string, number>>()
-        const out: StatsBucket[] = []
-        const start = Math.floor(sinceMs / stepMs) * stepMs
-        for (let at = start; at < untilMs; at += stepMs) {
-          const byStatus: Record<string, number> = {}
-          for (let b = at; b < at + stepMs; b += STATS_BUCKET_MS)
-            for (const [k, v] of Object.entries(s.get(b) ?? {})) byStatus[k] = (byStatus[k] ?? 0) + v
-          out.push({ at: new Date(at).toISOString(), byStatus })
-        }
-        return out
+        const s = stats.get(sandbox)
+        return statsSeries((b) => s?.get(b), { sinceMs, untilMs, stepMs, bucketMs: STATS_BUCKET_MS })
       },
     },
     async ping() {},

@@ -50,6 +50,14 @@ export interface ConnectOptions {
  * answers within REDIS_TIMEOUT_MS instead of queueing requests it cannot keep (SPEC section 12). Waits
  * for the connection a little, but never fails: the store answers 503 until Redis is there.
  */
+/** `REDIS_CLUSTER_NODES` (`host:port,…`) as ioredis Cluster seeds. */
+export function clusterSeeds(nodes: string): { host: string; port: number }[] {
+  return nodes.split(',').map((seed) => {
+    const [host = '127.0.0.1', port = '6379'] = seed.trim().split(':')
+    return { host, port: Number(port) }
+  })
+}
+
 export async function connectRedis({ url, clusterNodes, timeoutMs }: ConnectOptions): Promise<RedisClient> {
   const common = {
     enableOfflineQueue: false,
@@ -58,18 +66,12 @@ export async function connectRedis({ url, clusterNodes, timeoutMs }: ConnectOpti
     maxRetriesPerRequest: 1,
   }
   const client: RedisClient = clusterNodes
-    ? new Cluster(
-        clusterNodes.split(',').map((seed) => {
-          const [host = '127.0.0.1', port = '6379'] = seed.trim().split(':')
-          return { host, port: Number(port) }
-        }),
-        {
-          enableOfflineQueue: false,
-          enableAutoPipelining: true,
-          redisOptions: common,
-          clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
-        },
-      )
+    ? new Cluster(clusterSeeds(clusterNodes), {
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        redisOptions: common,
+        clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
+      })
     : new Redis(url ?? 'redis://127.0.0.1:6379', {
         ...common,
         enableAutoPipelining: true,

@@ -1,4 +1,5 @@
-import type { StatsBucket, StatsStore } from '../types.ts'
+import { statsSeries } from '../stats-series.ts'
+import type { StatsStore } from '../types.ts'
 import type { RedisContext } from './redis-context.ts'
 
 const BUCKET_MS = 1000
@@ -36,14 +37,7 @@ export function redisStats({ client, keys }: RedisContext): StatsStore {
           counts.set(bucket, byStatus)
         }
       }
-      const out: StatsBucket[] = []
-      for (let at = start; at < untilMs; at += stepMs) {
-        const byStatus: Record<string, number> = {}
-        for (let b = at; b < at + stepMs; b += BUCKET_MS)
-          for (const [k, v] of Object.entries(counts.get(b) ?? {})) byStatus[k] = (byStatus[k] ?? 0) + v
-        out.push({ at: new Date(at).toISOString(), byStatus })
-      }
-      return out
+      return statsSeries((b) => counts.get(b), { sinceMs, untilMs, stepMs, bucketMs: BUCKET_MS })
     },
   }
 }
