@@ -347,9 +347,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         return message
       }
     }
-    const requeued = { ...item }
-    const ended =
-      message.channel === 'action' ? await runAction(message, from) : await runProvider(message, requeued, from)
+    const ended = message.channel === 'action' ? await runAction(message, from) : await runProvider(message, item, from)
     if (ended?.status !== 'retrying' || message.channel === 'action') await store.queue.ack(item)
     return ended
   }

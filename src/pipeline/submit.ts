@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/credentials.ts'
 import { sleep } from '../domain/clock.ts'
 import { ConflictError, GatewayError } from '../domain/errors.ts'
-import { type MessageRecord, settledStatuses } from '../domain/message.ts'
+import { laneOf, type MessageRecord, settledStatuses } from '../domain/message.ts'
 import type { GatewayDeps } from '../http/gateway-deps.ts'
 import { bodyHashOf } from './intake.ts'
 import { outcomeBody } from './message-view.ts'
@@ -131,7 +131,7 @@ async function waitForOutcome(
   const run = dispatcher.dispatchNow({
     sandbox: message.sandbox,
     id: message.id,
-    lane: message.category === 'transactional' || message.priority === 'high' ? 'fast' : 'slow',
+    lane: laneOf(message),
   })
   let latest = await Promise.race([run, sleep(waitMs).then(() => null)])
   while ((!latest || !settledStatuses.has(latest.status)) && clock.now() < until && !lifecycle.shuttingDown) {
