@@ -295,8 +295,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   }
 
   /** Handles one queue item to its next resting point; returns the record as it ends. */
-  async function processItem(item: QueueItem): Promise<MessageRecord | null> {
-    const message = await store.messages.get(item.sandbox, item.id)
+  async function processItem(item: QueueItem, fresh?: MessageRecord): Promise<MessageRecord | null> {
+    const message = fresh ?? (await store.messages.get(item.sandbox, item.id))
     const now = clock.now()
     let from = DISPATCHABLE
     if (message?.status === 'sending') {
@@ -429,8 +429,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       wake?.()
     },
     /** Dispatches a message held by this process (`Prefer: wait`), outside the polling loop. */
-    dispatchNow(item: QueueItem): Promise<MessageRecord | null> {
-      return track(processItem(item))
+    dispatchNow(item: QueueItem, accepted?: MessageRecord): Promise<MessageRecord | null> {
+      return track(processItem(item, accepted))
     },
     async stop({ graceMs = 8000 }: { graceMs?: number } = {}) {
       running = false

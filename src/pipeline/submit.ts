@@ -128,12 +128,14 @@ async function waitForOutcome(
 ): Promise<MessageRecord | null> {
   const { dispatcher, store, clock, lifecycle } = deps
   const until = clock.now() + waitMs
-  const run = dispatcher.dispatchNow({
-    sandbox: message.sandbox,
-    id: message.id,
-    lane: laneOf(message),
+  // The record just accepted is what the store holds: dispatch it without reading it back.
+  const run = dispatcher.dispatchNow({ sandbox: message.sandbox, id: message.id, lane: laneOf(message) }, message)
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), waitMs)
   })
-  let latest = await Promise.race([run, sleep(waitMs).then(() => null)])
+  let latest = await Promise.race([run, timedOut])
+  clearTimeout(timer)
   while ((!latest || !settledStatuses.has(latest.status)) && clock.now() < until && !lifecycle.shuttingDown) {
     await sleep(POLL_MS * 2)
     latest = await store.messages.get(message.sandbox, message.id)
