@@ -6,12 +6,15 @@
 import { benchAction } from './action.ts'
 import { benchCapping } from './capping.ts'
 import { benchE2e } from './e2e.ts'
+import { benchEmail } from './email.ts'
 import { benchLatency } from './latency.ts'
 import { pinSelf } from './lib/gateway-process.ts'
 import { log, machine } from './lib/report.ts'
 import { benchOverload } from './overload.ts'
+import { benchPush } from './push.ts'
 import { benchRoundtrips } from './roundtrips.ts'
 import { benchSend } from './send.ts'
+import { benchSms } from './sms.ts'
 
 const benchmarks: Record<string, () => Promise<void>> = {
   send: benchSend,
@@ -21,6 +24,9 @@ const benchmarks: Record<string, () => Promise<void>> = {
   capping: benchCapping,
   overload: benchOverload,
   e2e: benchE2e,
+  email: benchEmail,
+  sms: benchSms,
+  push: benchPush,
 }
 
 const wanted = process.argv.slice(2)
