@@ -48,7 +48,7 @@ export function createStatusRecorder({
     change: Omit<MessageChange, 'set'> & { set?: MessageChange['set'] } = {},
   ): Promise<MessageRecord | null> {
     const set = { ...(change.set ?? {}), ...(status ? { status } : {}) }
-    const result = await store.messages.update(message.sandbox, message.id, { ...change, set })
+    const result = await store.messages.update(message.sandbox, message.id, { ...change, set, base: message })
     if (!result.ok) return null
     if (status && status !== message.status) {
       stats.add(message.sandbox, status, clock.now())

@@ -144,6 +144,12 @@ export interface MessageChange {
   unset?: ReadonlyArray<keyof MessageRecord>
   trace?: TraceEntry[]
   attempt?: Attempt
+  /**
+   * The caller's copy of the record. A store may then answer with the change applied to it instead of
+   * reading the whole record back (rendered content included); entries others appended meanwhile are in
+   * the stored record, not in that answer.
+   */
+  base?: MessageRecord
 }
 
 export type ChangeResult = { ok: true; message: MessageRecord } | { ok: false; message: MessageRecord | null }

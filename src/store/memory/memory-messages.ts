@@ -1,5 +1,6 @@
 import type { MessageRecord } from '../../domain/message.ts'
 import { recipientKey, terminalStatuses } from '../../domain/message.ts'
+import { applyChange } from '../apply-change.ts'
 import type { MessageFilter, MessageRepository } from '../types.ts'
 import { pageOf } from './paging.ts'
 import { tableOf } from './table-of.ts'
@@ -56,11 +57,7 @@ export function memoryMessages({ now, retentionMs }: { now: () => number; retent
       if (!current) return { ok: false, message: null }
       if (change.expectStatus && !change.expectStatus.includes(current.status))
         return { ok: false, message: structuredClone(current) }
-      const next: MessageRecord = { ...current, ...structuredClone(change.set ?? {}) }
-      for (const field of change.unset ?? []) delete next[field]
-      if (change.trace) next.trace = [...current.trace, ...structuredClone(change.trace)]
-      if (change.attempt) next.attempts = [...current.attempts, structuredClone(change.attempt)]
-      next.updatedAt = new Date(now()).toISOString()
+      const next = applyChange(current, structuredClone({ ...change, base: undefined }), new Date(now()).toISOString())
       put(next)
       return { ok: true, message: structuredClone(next) }
     },

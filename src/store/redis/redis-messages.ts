@@ -1,4 +1,5 @@
 import type { MessageRecord } from '../../domain/message.ts'
+import { applyChange } from '../apply-change.ts'
 import { matchesMessage } from '../memory/memory-messages.ts'
 import type { MessageRepository } from '../types.ts'
 import { indexMember, recordFields, recordFrom } from './message-fields.ts'
@@ -59,10 +60,13 @@ export function redisMessages({ client, keys, run, offset, retentionMs }: RedisC
           (change.unset ?? []).join('\n'),
           trace,
           change.attempt ? JSON.stringify(change.attempt) : '',
+          change.base ? '1' : '',
           ...set,
         ],
-      )) as [number, string[]?]
-      const message = recordFrom(reply[1])
+      )) as [number, (string[] | string)?]
+      if (reply[0] === 1 && change.base && typeof reply[1] === 'string')
+        return { ok: true, message: applyChange(change.base, change, JSON.parse(reply[1]) as string) }
+      const message = recordFrom(reply[1] as string[] | undefined)
       return reply[0] === 1 && message ? { ok: true, message } : { ok: false, message }
     },
     async insert(message) {

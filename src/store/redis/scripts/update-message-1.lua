@@ -4,8 +4,10 @@
 -- ARGV[1] test clock offset ms   ARGV[2] retention ms
 -- ARGV[3] expected statuses, JSON-encoded and joined by '\n' ('' = any)
 -- ARGV[4] fields to unset, joined by '\n'   ARGV[5] trace items (encoded, comma-joined, '' = none)
--- ARGV[6] attempt JSON or ''   ARGV[7..] field, JSON value pairs to set
--- Returns {1, HGETALL} when applied, {0, HGETALL} when the status did not match, {0} when missing.
+-- ARGV[6] attempt JSON or ''   ARGV[7] '1' when the caller holds the record (answer without it) or ''
+-- ARGV[8..] field, JSON value pairs to set
+-- Returns {1, HGETALL} when applied ({1, updatedAt} when ARGV[7] is '1'), {0, HGETALL} when the status did
+-- not match, {0} when missing.
 --- @include "now"
 --- @include "iso-time"
 --- @include "json-array"
@@ -21,9 +23,9 @@ if ARGV[3] ~= '' then
   end
   if not ok then return { 0, redis.call('HGETALL', key) } end
 end
-if #ARGV >= 7 then
+if #ARGV >= 8 then
   local set = {}
-  for i = 7, #ARGV do set[#set + 1] = ARGV[i] end
+  for i = 8, #ARGV do set[#set + 1] = ARGV[i] end
   redis.call('HSET', key, unpack(set))
 end
 for field in string.gmatch(ARGV[4], '[^\n]+') do
@@ -35,6 +37,8 @@ end
 if ARGV[6] ~= '' then
   redis.call('HSET', key, 'attempts', appendJson(redis.call('HGET', key, 'attempts'), ARGV[6]))
 end
-redis.call('HSET', key, 'updatedAt', '"' .. isoTime(nowMs(ARGV[1])) .. '"')
+local updatedAt = '"' .. isoTime(nowMs(ARGV[1])) .. '"'
+redis.call('HSET', key, 'updatedAt', updatedAt)
 keepFor(key, tonumber(ARGV[2]))
+if ARGV[7] == '1' then return { 1, updatedAt } end
 return { 1, redis.call('HGETALL', key) }
