@@ -17,7 +17,7 @@ import {
   type TraceEntry,
 } from '../domain/message.ts'
 import type { AcceptInput, AcceptResult, Store } from '../store/types.ts'
-import { checksOfRecord, isSimulatorAddress } from '../suppression/recipient-checks.ts'
+import { checksOfRecord } from '../suppression/recipient-checks.ts'
 import { checkContentLimits, smsSegments } from '../templating/content-limits.ts'
 import { renderTemplate } from '../templating/render-template.ts'
 import type { TemplateRegistry } from '../templating/template-registry.ts'
@@ -42,7 +42,6 @@ export interface IntakeDeps {
 export interface PreparedMessage {
   record: MessageRecord
   request: MessageRequest
-  simulator: boolean
 }
 
 export interface AcceptOptions {
@@ -215,7 +214,6 @@ export function createIntake(deps: IntakeDeps) {
         ...(req.template ? { detail: { template: req.template } } : {}),
       },
     ]
-    const simulator = isSimulatorAddress(to)
     const record: MessageRecord = {
       id: newMessageId(now),
       sandbox: principal.sandbox,
@@ -250,7 +248,7 @@ export function createIntake(deps: IntakeDeps) {
       ...(req.expiresAt ? { expiresAt: new Date(req.expiresAt).toISOString() } : {}),
       ...(sms ? { segments: sms.segments, encoding: sms.encoding } : {}),
     }
-    return { record, request: req, simulator }
+    return { record, request: req }
   }
 
   /** Runs the one store step for a prepared message. */

@@ -95,7 +95,7 @@ export async function firstBlock(
   return null
 }
 
-export function isSimulatorAddress(to: Recipient): boolean {
+function isSimulatorAddress(to: Recipient): boolean {
   if (typeof to === 'string') return isSimulatorRecipient(to)
   if ('token' in to) return isSimulatorRecipient(to.token)
   return [to.email, to.mobilePhone].some((a) => a !== undefined && isSimulatorRecipient(a))
