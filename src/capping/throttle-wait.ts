@@ -109,7 +109,8 @@ export function throttleWait({
     }
     line.refused.delete(message.id)
     line.joined.delete(message.id)
-    return { kind: 'go', count: d.count }
+    // The release is stamped when the slot was taken: the call may have waited on the line's chain first.
+    return { kind: 'go', count: d.count, at: clock.now() }
   }
 
   return async function throttleWaitMs(message) {
@@ -171,10 +172,10 @@ export function throttleWait({
       expectStatus: ['throttled', 'queued'],
       trace: [
         {
-          at: iso(now),
+          at: iso(result.at),
           step: 'throttle',
           decision: 'released',
-          detail: { config: uid, waitedMs: now - since, count: result.count, limit: rate },
+          detail: { config: uid, waitedMs: result.at - since, count: result.count, limit: rate },
         },
       ],
     })
@@ -182,7 +183,7 @@ export function throttleWait({
   }
 }
 
-type Turn = { kind: 'go'; count: number } | { kind: 'wait'; waitMs: number }
+type Turn = { kind: 'go'; count: number; at: number } | { kind: 'wait'; waitMs: number }
 
 /**
  * This process's calls waiting behind one throttle key. Slots are tried one call at a time, in the order
